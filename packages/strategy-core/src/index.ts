@@ -1,4 +1,12 @@
+export * from './book/index.js';
+export * from './breaker/index.js';
+export * from './calendar/index.js';
+export * from './config/index.js';
 export * from './config/schema.js';
 export type * from './domain/state.js';
 export type * from './domain/types.js';
+export * from './exits/index.js';
+export * from './math/index.js';
 export type * from './scan/api.js';
+export * from './scan/index.js';
+export * from './select/index.js';
