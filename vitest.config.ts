@@ -1,8 +1,9 @@
-import { defaultServerConditions, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 
 // Tests run against package sources through the `@aegis/source` export condition,
 // so no build step is needed before `vitest run`.
-const conditions = ['@aegis/source', ...defaultServerConditions];
+// The rest are Vite's default server conditions.
+const conditions = ['@aegis/source', 'module', 'node', 'development|production'];
 
 export default defineConfig({
   resolve: { conditions },
