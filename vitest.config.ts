@@ -16,7 +16,7 @@ export default defineConfig({
       'apps/*/test/**/*.test.ts',
       'notebooks/**/*.test.ts',
       'bench/**/*.test.ts',
-      'test/**/*.test.ts',
+      'campaigns/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.campaign.test.ts'],
     testTimeout: 30_000,
