@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTradeDate } from '../calendar/civil.js';
 
 /**
  * Scenario configuration schemas (schema_version 1). Keys stay snake_case exactly as written in
@@ -8,16 +9,24 @@ import { z } from 'zod';
 const fraction = z.number().min(0).max(1);
 const positive = z.number().positive();
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time "HH:MM" (America/New_York)');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date "YYYY-MM-DD"')
+  .refine(isValidTradeDate, 'a real calendar date "YYYY-MM-DD"');
+const scenarioId = z.string().regex(/^[A-Z0-9_]+$/, 'an id of [A-Z0-9_]+');
+const role = z.enum(['live_capable', 'paper']);
 
 export const UniverseEntrySchema = z.strictObject({
   /** Domain symbol used in records (`SPY`, `SPX`). */
   underlying: z.string().regex(/^[A-Z]{1,6}$/, 'an upper-case symbol such as SPY'),
   /** Vendor ticker of the underlying; defaults to `underlying` (`I:SPX` for the index). */
-  vendor_ticker: z.string().min(1).optional(),
+  vendor_ticker: z
+    .string()
+    .regex(/^(I:)?[A-Z0-9.]{1,10}$/, 'a vendor ticker such as SPY or I:SPX')
+    .optional(),
   /** OCC roots traded; defaults to `[underlying]` (`[SPXW]` for PM-settled SPX). */
   option_roots: z
-    .array(z.string().regex(/^[A-Z]{1,6}$/))
+    .array(z.string().regex(/^[A-Z]{1,6}$/, 'an upper-case OCC root such as SPXW'))
     .min(1)
     .optional(),
   width: positive,
@@ -42,11 +51,16 @@ const levels = z
 
 export const ScenarioSchema = z.strictObject({
   schema_version: z.literal(1),
-  id: z.string().regex(/^[A-Z0-9_]+$/, 'an id of [A-Z0-9_]+'),
-  role: z.enum(['live_capable', 'paper']),
+  id: scenarioId,
+  role,
   description: z.string().optional(),
   capital: z.strictObject({ starting_equity: positive }),
-  universe: z.array(UniverseEntrySchema).min(1),
+  universe: z
+    .array(UniverseEntrySchema)
+    .min(1)
+    .refine((u) => new Set(u.map((e) => e.underlying)).size === u.length, {
+      message: 'each underlying at most once',
+    }),
   entry: z.strictObject({
     dte: rangeWithTarget(0, 3650),
     short_delta: rangeWithTarget(0, 1),
@@ -59,7 +73,9 @@ export const ScenarioSchema = z.strictObject({
     }),
     max_quote_age_seconds: positive,
     limit_price: z.enum(['mid', 'natural']),
-    vix: z.strictObject({ min: z.number().min(0), max: z.number().min(0) }),
+    vix: z
+      .strictObject({ min: z.number().min(0), max: z.number().min(0) })
+      .refine((v) => v.min <= v.max, { message: 'expected min <= max' }),
     window: z.strictObject({
       after_open_minutes: z.number().min(0),
       before_close_minutes: z.number().min(0),
@@ -97,18 +113,27 @@ export const CalendarExtrasSchema = z.strictObject({
   extra_early_closes: z.array(isoDate).default([]),
 });
 
+/** Run order: lower first; scenarios without one run after those with one, in file order. */
+const priority = z.number().int().optional();
+
+/** `{ file: lt_rc.yaml, priority: 1 }`: a single scenario file, used as is. */
+export const ScenarioFileRefSchema = z.strictObject({ file: z.string().min(1), priority });
+
+/**
+ * `{ id, extends: lt_rc.yaml, role?, description?, priority?, overrides? }`: a variant of a single
+ * scenario file; `overrides` deep-merges into it (arrays replace) and `role` defaults to the file's.
+ */
+export const ScenarioExtendsRefSchema = z.strictObject({
+  id: scenarioId,
+  extends: z.string().min(1),
+  role: role.optional(),
+  description: z.string().optional(),
+  priority,
+  overrides: z.record(z.string(), z.unknown()).optional(),
+});
+
 /** One entry of the multi wrapper's `scenarios` list: a file reference or an extension of one. */
-export const ScenarioRefSchema = z.union([
-  z.strictObject({ file: z.string().min(1), priority: z.number().int().optional() }),
-  z.strictObject({
-    id: z.string().regex(/^[A-Z0-9_]+$/, 'an id of [A-Z0-9_]+'),
-    extends: z.string().min(1),
-    role: z.enum(['live_capable', 'paper']).optional(),
-    description: z.string().optional(),
-    priority: z.number().int().optional(),
-    overrides: z.record(z.string(), z.unknown()).optional(),
-  }),
-]);
+export const ScenarioRefSchema = z.union([ScenarioFileRefSchema, ScenarioExtendsRefSchema]);
 
 export const MultiScenarioSchema = z.strictObject({
   schema_version: z.literal(1),
@@ -125,6 +150,7 @@ export type UniverseEntry = z.infer<typeof UniverseEntrySchema>;
 export type ScenarioConfig = z.infer<typeof ScenarioSchema>;
 export type CalendarExtras = z.infer<typeof CalendarExtrasSchema>;
 export type MultiScenarioConfig = z.infer<typeof MultiScenarioSchema>;
+export type ScenarioRef = z.infer<typeof ScenarioRefSchema>;
 
 /** A scenario ready to run: validated, with its run order. */
 export interface ResolvedScenario extends ScenarioConfig {
