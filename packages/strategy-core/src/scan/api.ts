@@ -9,8 +9,8 @@
  * `runScan` drives it synchronously with `options.broker` (or, without one, records such decisions
  * as `proposed` and fills them, as `--broker none` does).
  */
-import type { EntryDecision, ExitDecision } from '../domain/state.js';
-import type { BrokerVerdict } from '../domain/types.js';
+import type { EngineState, EntryDecision, ExitDecision, ScanOutcome } from '../domain/state.js';
+import type { BrokerVerdict, ScanError } from '../domain/types.js';
 
 export type BrokerRequest =
   | { kind: 'entry'; decision: EntryDecision }
@@ -22,7 +22,23 @@ export interface ScanOptions {
   /** Synchronous broker verdicts for `runScan`; absent means no broker (`--broker none`). */
   broker?: (request: BrokerRequest) => BrokerVerdict;
   /** Extra scan errors the app observed (state, parity log, broker) to record. */
-  extraErrors?: import('../domain/types.js').ScanError[];
+  extraErrors?: ScanError[];
+  /**
+   * `scanSteps` only: a broker is attached and answers every yielded request. `runScan` derives it from
+   * `broker`. Without one, the live-capable scenario's decisions are `proposed` and filled.
+   */
+  brokerAttached?: boolean;
+  /**
+   * Run mode (default `dry-run`). It only decides how an expiration settlement of the live-capable
+   * scenario is recorded: `filled` in live mode, `paper_filled` for the dry-run shadow book.
+   */
+  mode?: 'dry-run' | 'live';
+}
+
+/** What one scan returns: the record material and the state to persist. */
+export interface ScanResult {
+  outcome: ScanOutcome;
+  nextState: EngineState;
 }
 
 export type { BrokerVerdict };
