@@ -14,6 +14,7 @@ import type {
 } from '@aegis/strategy-core';
 import type { Dispatcher } from 'undici';
 import { isPolygonError, PolygonError } from './errors.js';
+import { redactText } from './http/redact.js';
 import {
   createTransport,
   DEFAULT_RETRY,
@@ -186,7 +187,7 @@ export function createPolygonClient(opts: PolygonClientOptions): PolygonClient {
           kind: 'schema',
           method: 'GET',
           path: res.path,
-          detail: `schema drift at next_url: ${messageOf(cause)}`,
+          detail: redactText(`schema drift at next_url: ${messageOf(cause)}`, [opts.apiKey]),
         });
       }
       if (seen.has(next)) {

@@ -231,7 +231,8 @@ export function createTransport(opts: TransportOptions): Transport {
 
   async function getJson(pathAndQuery: string): Promise<JsonResponse> {
     const queryIndex = pathAndQuery.indexOf('?');
-    const path = queryIndex < 0 ? pathAndQuery : pathAndQuery.slice(0, queryIndex);
+    // A path can come from a vendor's next_url: never let the key reach a log or an error through it.
+    const path = redactText(queryIndex < 0 ? pathAndQuery : pathAndQuery.slice(0, queryIndex), secrets);
     const { retry } = opts;
     for (let attempt = 0; ; attempt++) {
       const startedMs = Date.now();

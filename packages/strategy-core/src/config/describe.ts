@@ -33,12 +33,42 @@ export function describeValue(value: unknown, present = true): string {
   return typeof value;
 }
 
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+/**
+ * JSON of a value for a message, cut after `maxChars`: built piece by piece so that a huge value
+ * (an expanded YAML alias bomb) costs no more than the clip it ends up in.
+ */
+function safeJson(value: unknown, maxChars = 200): string {
+  let out = '';
+  const seen = new Set<object>();
+  const emit = (v: unknown): boolean => {
+    if (out.length > maxChars) return false;
+    if (typeof v !== 'object' || v === null) {
+      out +=
+        typeof v === 'string'
+          ? JSON.stringify(v.length > maxChars ? v.slice(0, maxChars) : v)
+          : String(JSON.stringify(v) ?? v);
+      return out.length <= maxChars;
+    }
+    if (seen.has(v)) {
+      out += '"[circular]"';
+      return true;
+    }
+    seen.add(v);
+    const array = Array.isArray(v);
+    out += array ? '[' : '{';
+    let first = true;
+    for (const [k, child] of Object.entries(v)) {
+      if (!first) out += ',';
+      first = false;
+      if (!array) out += `${JSON.stringify(k)}:`;
+      if (!emit(child)) return false;
+    }
+    out += array ? ']' : '}';
+    seen.delete(v);
+    return out.length <= maxChars;
+  };
+  emit(value);
+  return out;
 }
 
 /** The value at `path` inside `root`, and whether the path exists. */

@@ -8,7 +8,8 @@ export type ConfigIssueKind =
   | 'invalid_override'
   | 'duplicate_id'
   | 'multiple_live_capable'
-  | 'inconsistent_universe';
+  | 'inconsistent_universe'
+  | 'too_large';
 
 /** One configuration problem, located precisely enough to fix without reading code. */
 export interface ConfigIssue {

@@ -411,3 +411,29 @@ describe('loadRunConfig: multi-scenario wrapper', () => {
     ]);
   });
 });
+
+describe('oversized documents', () => {
+  it('refuses a YAML alias bomb with a located too_large issue instead of expanding it', () => {
+    const leaf = 'x'.repeat(100);
+    const lines = [`  l0: &l0 [${Array(10).fill(`"${leaf}"`).join(', ')}]`];
+    for (let i = 1; i < 6; i++)
+      lines.push(
+        `  l${i}: &l${i} [${Array(10)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
+    const text = `x_anchors:\n${lines.join('\n')}\nschema_version: 1\ncapital: *l5\n`;
+    let caught: unknown;
+    try {
+      loadRunConfig('bomb.yaml', () => text);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isConfigError(caught)).toBe(true);
+    const issues = (caught as ConfigError).issues;
+    expect(issues.map((i) => [i.kind, i.path])).toEqual([
+      ['too_large', 'x_anchors'],
+      ['too_large', 'capital'],
+    ]);
+  });
+});

@@ -95,6 +95,21 @@ class Loader {
       );
       return { ok: false };
     }
+    const oversized = oversizedKeys(doc);
+    if (oversized.length > 0) {
+      for (const { key, size } of oversized) {
+        this.issues.push(
+          makeIssue(
+            'too_large',
+            file,
+            key,
+            `at most ${MAX_EXPANDED_NODES} values once YAML aliases are expanded`,
+            `more than ${size} values`,
+          ),
+        );
+      }
+      return { ok: false };
+    }
     if (!isPlainObject(doc)) {
       this.issues.push(
         makeIssue(
@@ -432,4 +447,40 @@ function dedupe(issues: readonly ConfigIssue[]): ConfigIssue[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * A scenario file is a few hundred values; YAML aliases can make a 10 KB document expand to
+ * billions (an "alias bomb"), which would hang validation, merging and error messages alike.
+ */
+const MAX_EXPANDED_NODES = 100_000;
+
+/**
+ * Counts a value's nodes as if every alias were expanded, stopping at the limit. Shared subtrees are
+ * counted once per reference through memoisation, so the count itself stays linear in the document.
+ */
+function expandedSize(value: unknown, memo: Map<object, number>): number {
+  if (typeof value !== 'object' || value === null) return 1;
+  const known = memo.get(value);
+  if (known !== undefined) return known;
+  memo.set(value, MAX_EXPANDED_NODES + 1); // a cycle counts as too large
+  let size = 1;
+  for (const child of Object.values(value)) {
+    size += expandedSize(child, memo);
+    if (size > MAX_EXPANDED_NODES) break;
+  }
+  memo.set(value, Math.min(size, MAX_EXPANDED_NODES + 1));
+  return Math.min(size, MAX_EXPANDED_NODES + 1);
+}
+
+/** The top-level keys (or the document itself, as '') whose expanded size is over the limit. */
+function oversizedKeys(doc: unknown): { key: string; size: number }[] {
+  const memo = new Map<object, number>();
+  if (expandedSize(doc, memo) <= MAX_EXPANDED_NODES) return [];
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return [{ key: '', size: MAX_EXPANDED_NODES }];
+  const keys = Object.entries(doc)
+    .filter(([, child]) => expandedSize(child, memo) > MAX_EXPANDED_NODES)
+    .map(([key]) => ({ key, size: MAX_EXPANDED_NODES }));
+  return keys.length > 0 ? keys : [{ key: '', size: MAX_EXPANDED_NODES }];
 }
