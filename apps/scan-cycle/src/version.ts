@@ -1,0 +1,2 @@
+/** The service version written in records (`source: "scan-cycle/<version>"`); kept equal to package.json by a test. */
+export const VERSION = '0.1.0';
