@@ -7,11 +7,14 @@
 import { access, mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nyTimeToUtcMs, summarizeScenarios } from '@aegis/strategy-core';
+import { createPolygonClient } from '@aegis/market-polygon';
+import { startFakePolygonServer } from '@aegis/market-polygon/testing';
+import { initialState, nyTimeToUtcMs, planSnapshot, summarizeScenarios } from '@aegis/strategy-core';
 import { pino } from 'pino';
 import type { RunOptions } from './cli.js';
 import { compareLogs } from './compare.js';
 import { ExitError } from './errors.js';
+import { formatNearMisses, nearMisses } from './near-miss.js';
 import { type RunSummary, runService } from './run.js';
 
 export interface DemoOptions {
@@ -149,6 +152,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     `\n${first.result.scans} scans in ${((t1 - t0) / 1000).toFixed(1)} s (scan_count ${first.state.engine.scanCount})\n`,
   );
   for (const l of table(first)) print(l);
+  const idle = summarizeScenarios(first.state.engine)
+    .filter((r) => r.tradeCount === 0)
+    .map((r) => r.scenario);
+  if (idle.length > 0) {
+    print(`\nwhy no entry: the closest spread each idle scenario turned down at 12:00 New York`);
+    for (const l of await explainIdle(first, idle, seed, nyTimeToUtcMs(tradeDate, '12:00'))) print(`  ${l}`);
+  }
 
   print('\nreplaying the recorded session into a second log …');
   const second = await runService(
@@ -193,4 +203,24 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   print(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   logger.flush();
   return verdict.pass ? 0 : 1;
+}
+
+/** Nearest misses of the idle scenarios at one instant of the same synthetic market. */
+async function explainIdle(
+  summary: RunSummary,
+  idle: string[],
+  seed: number,
+  atMs: number,
+): Promise<string[]> {
+  const { run } = summary.effective;
+  const apiKey = 'demo-explain';
+  const server = await startFakePolygonServer({ source: { kind: 'sim', seed }, apiKey, now: () => atMs });
+  try {
+    const client = createPolygonClient({ baseUrl: server.baseUrl, apiKey, now: () => atMs });
+    const snapshot = await client.fetchScanSnapshot(planSnapshot(initialState(run), run, atMs));
+    const scenarios = run.scenarios.filter((s) => idle.includes(s.id));
+    return formatNearMisses(nearMisses(snapshot, scenarios, atMs));
+  } finally {
+    await server.close();
+  }
 }
