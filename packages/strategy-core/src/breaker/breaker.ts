@@ -110,14 +110,25 @@ export function evaluateScenarioBreaker(
   };
 }
 
-/** Global level: HALT file → halted; N failed scans in a row → reduce_only until a clean scan. */
+/**
+ * Global level: HALT file → halted while present; N failed scans in a row (market data failed for every
+ * underlying) → reduce_only until a clean scan (market data for every underlying). A scan in between
+ * (some underlyings failed) breaks the row but does not clear a condition already reached, so
+ * `consecutiveFailedScans` then stays where it was. `cleanScan` defaults to "not failed".
+ */
 export function evaluateGlobalBreaker(
   g: GlobalBreakerState,
   failedScan: boolean,
   haltRequested: boolean,
   maxConsecutiveFailedScans: number,
+  cleanScan: boolean = !failedScan,
 ): { next: GlobalBreakerState; change: BreakerChange | null } {
-  const consecutiveFailedScans = failedScan ? g.consecutiveFailedScans + 1 : 0;
+  const active = g.consecutiveFailedScans >= maxConsecutiveFailedScans;
+  const consecutiveFailedScans = failedScan
+    ? g.consecutiveFailedScans + 1
+    : !cleanScan && active
+      ? g.consecutiveFailedScans
+      : 0;
   let level: BreakerLevel = 'ok';
   let cause: string | null = null;
   if (haltRequested) {
@@ -125,7 +136,9 @@ export function evaluateGlobalBreaker(
     cause = 'HALT file present';
   } else if (consecutiveFailedScans >= maxConsecutiveFailedScans) {
     level = 'reduce_only';
-    cause = `${consecutiveFailedScans} consecutive scans without market data for any underlying`;
+    cause = failedScan
+      ? `${consecutiveFailedScans} consecutive scans without market data for any underlying`
+      : 'failed scans: waiting for a clean scan (market data still missing for some underlyings)';
   }
   const next: GlobalBreakerState = { consecutiveFailedScans, level, cause };
   const change =

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioConfig } from '../node/index.js';
+import { shippedLikeScenarios } from '../testing/index.js';
 import type { ResolvedScenario } from './schema.js';
 import { optionRootsOf, vendorTickerOf } from './universe.js';
 
@@ -183,6 +184,14 @@ describe('shipped scenario configs', () => {
       });
       expect(vendorTickerOf(spx)).toBe('I:SPX');
       expect(optionRootsOf(spx)).toEqual(['SPXW']);
+    });
+
+    it('is what shippedLikeScenarios() builds in code, value for value and in run order', () => {
+      const inCode = shippedLikeScenarios();
+      expect(inCode.map((s) => [s.id, s.role, s.priority])).toEqual(
+        run.scenarios.map((s) => [s.id, s.role, s.priority]),
+      );
+      expect(inCode.map(strategyOf)).toEqual(run.scenarios.map(strategyOf));
     });
 
     it('covers SPY, QQQ, IWM and SPX across the run', () => {

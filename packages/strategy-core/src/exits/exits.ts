@@ -16,7 +16,12 @@ const EARLY_CLOSE_EXIT_LEAD_MINUTES = 15;
 
 export type MarkResult =
   | { status: 'fresh'; debit: number }
-  | { status: 'stale'; why: 'missing_quote' | 'invalid_quote' | 'out_of_range'; debit: number | null };
+  | {
+      status: 'stale';
+      /** `underlying_unavailable`: the underlying's market data failed this scan (set by the scan). */
+      why: 'missing_quote' | 'invalid_quote' | 'out_of_range' | 'underlying_unavailable';
+      debit: number | null;
+    };
 
 /** D = mid_short − mid_long from valid quotes; outside [0, W] or from invalid quotes it is stale. */
 export function markSpread(

@@ -71,7 +71,8 @@ export const runOrder = (run: RunConfig): ResolvedScenario[] =>
 
 /**
  * Underlyings in first-seen run order with the union of every scenario's entry DTE window, the vendor
- * ticker and roots from the universe entries, plus every open leg of every scenario.
+ * ticker and roots from the universe entries, then the underlyings of open positions that no universe
+ * lists any more (price only: a window of today), plus every open leg of every scenario.
  */
 export function planSnapshot(state: EngineState, run: RunConfig, nowMs: number): SnapshotPlan {
   const tradeDate = tradeDateOf(nowMs);
@@ -112,6 +113,21 @@ export function planSnapshot(state: EngineState, run: RunConfig, nowMs: number):
     expiryFrom: addDays(tradeDate, u.minDte),
     expiryTo: addDays(tradeDate, u.maxDte),
   }));
+  // Open positions on an underlying no scenario trades any more still need its price: an expired one
+  // settles at intrinsic. Its chain is not needed, so the window is today only.
+  for (const scenario of run.scenarios) {
+    for (const p of state.scenarios[scenario.id]?.open ?? []) {
+      if (byUnderlying.has(p.underlying) || underlyings.some((u) => u.symbol === p.underlying)) continue;
+      const entry = { underlying: p.underlying };
+      underlyings.push({
+        symbol: p.underlying,
+        vendorTicker: vendorTickerOf(entry),
+        optionRoots: optionRootsOf(entry),
+        expiryFrom: tradeDate,
+        expiryTo: tradeDate,
+      });
+    }
+  }
   const legs = new Set<string>();
   for (const s of Object.values(state.scenarios)) {
     for (const p of s.open) {

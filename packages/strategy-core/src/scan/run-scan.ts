@@ -29,7 +29,7 @@ import type {
   ScanError,
   SpreadLegs,
 } from '../domain/types.js';
-import { evaluateExit, markSpread } from '../exits/exits.js';
+import { evaluateExit, type MarkResult, markSpread } from '../exits/exits.js';
 import { toCents, toGreek } from '../math/rounding.js';
 import { evaluateGates } from '../select/gates.js';
 import { selectForUnderlying } from '../select/select-entries.js';
@@ -91,15 +91,22 @@ function applyVerdict(
   }
 }
 
-/** A scan in which every planned underlying lacks its price or chain counts toward the global breaker. */
-function isFailedScan(snapshot: MarketSnapshot, run: RunConfig): boolean {
-  const symbols = new Set(run.scenarios.flatMap((s) => s.universe.map((u) => u.underlying)));
-  if (symbols.size === 0) return false;
-  for (const symbol of symbols) {
-    if (snapshot.underlyings[symbol] !== undefined && snapshot.chains[symbol] !== undefined) return false;
+/**
+ * Underlyings of the run whose market data failed this scan (no usable price or no chain): they get no
+ * entries and their positions keep their last marks (SPEC 4).
+ */
+function failedUnderlyings(index: SnapshotIndex, run: RunConfig): { planned: number; failed: Set<string> } {
+  const planned = new Set(run.scenarios.flatMap((s) => s.universe.map((u) => u.underlying)));
+  const failed = new Set<string>();
+  for (const symbol of planned) {
+    if (index.priceOf(symbol) === null || !index.hasChain(symbol)) failed.add(symbol);
   }
-  return true;
+  return { planned: planned.size, failed };
 }
+
+/** The scan's VIX when it is a usable number; a non-finite value is as good as missing. */
+const usableVix = (vix: number | null): number | null =>
+  vix !== null && Number.isFinite(vix) && vix >= 0 ? vix : null;
 
 /**
  * The scan as a generator: yields a `BrokerRequest` for each entry and exit of the live-capable scenario
@@ -132,24 +139,30 @@ export function* scanSteps(
   const brokerAttached = options.brokerAttached ?? false;
   const liveMode = options.mode === 'live';
   const errors: ScanError[] = [...snapshot.errors, ...(options.extraErrors ?? [])];
-  if (snapshot.vix === null && !errors.some((e) => e.code === 'vix_unavailable')) {
+  const vix = usableVix(snapshot.vix);
+  if (vix === null && !errors.some((e) => e.code === 'vix_unavailable')) {
     errors.push({
-      source: 'polygon',
+      source: snapshot.vix === null ? 'polygon' : 'engine',
       code: 'vix_unavailable',
-      message: 'I:VIX unavailable: no entries this scan',
+      message:
+        snapshot.vix === null
+          ? 'I:VIX unavailable: no entries this scan'
+          : `I:VIX value ${String(snapshot.vix)} is not a usable number: no entries this scan`,
     });
   }
+  const index = new SnapshotIndex(snapshot, nowMs);
+  const data = failedUnderlyings(index, run);
   const breakerChanges: BreakerChange[] = [];
   const global = evaluateGlobalBreaker(
     working.global,
-    isFailedScan(snapshot, run),
+    data.planned > 0 && data.failed.size === data.planned,
     options.haltRequested ?? false,
     run.globalBreaker.max_consecutive_failed_scans,
+    data.failed.size === 0,
   );
   working.global = global.next;
   if (global.change) breakerChanges.push(global.change);
 
-  const index = new SnapshotIndex(snapshot, nowMs);
   const entries: EntryDecision[] = [];
   const exits: ExitDecision[] = [];
   const scenarios = runOrder(run);
@@ -162,15 +175,18 @@ export function* scanSteps(
       cfg.universe.find((u) => u.underlying === underlying)?.tick ?? FALLBACK_TICK;
 
     // 1. Marks: a fresh mark replaces the last good one; a stale one leaves it.
-    const marks = new Map<OpenPosition, ReturnType<typeof markSpread>>();
+    const marks = new Map<OpenPosition, MarkResult>();
     for (const p of s.open) {
-      const mark = markSpread(
-        p,
-        index.quoteOf(p.shortTicker),
-        index.quoteOf(p.longTicker),
-        nowMs,
-        cfg.entry.max_quote_age_seconds,
-      );
+      // A failed underlying's positions keep their last marks, even when leg quotes came through.
+      const mark: MarkResult = data.failed.has(p.underlying)
+        ? { status: 'stale', why: 'underlying_unavailable', debit: null }
+        : markSpread(
+            p,
+            index.quoteOf(p.shortTicker),
+            index.quoteOf(p.longTicker),
+            nowMs,
+            cfg.entry.max_quote_age_seconds,
+          );
       if (mark.status === 'fresh') {
         p.lastMark = mark.debit;
         p.lastMarkAt = ts;
@@ -261,7 +277,7 @@ export function* scanSteps(
         open: s.open,
         nowMs,
         session,
-        vix: snapshot.vix,
+        vix,
         level,
       });
       const decision: EntryDecision = {
@@ -325,9 +341,11 @@ export function* scanSteps(
     scanCount: nextState.scanCount,
     ts,
     tradeDate,
-    vix: snapshot.vix === null ? null : toCents(snapshot.vix),
+    vix: vix === null ? null : toCents(vix),
     underlyings: Object.fromEntries(
-      Object.entries(snapshot.underlyings).map(([symbol, q]) => [symbol, { price: toCents(q.price) }]),
+      Object.entries(snapshot.underlyings)
+        .filter(([symbol]) => index.priceOf(symbol) !== null)
+        .map(([symbol, q]) => [symbol, { price: toCents(q.price) }]),
     ),
     decisions: {
       entries: entries.map((e) => ({ ...e, credit: toCents(e.credit), shortDelta: toGreek(e.shortDelta) })),

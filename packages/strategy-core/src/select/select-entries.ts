@@ -101,6 +101,8 @@ export function selectEntries(
 interface ShortChoice {
   i: number;
   absDelta: number;
+  /** |abs(delta) − target|. */
+  distance: number;
   delta: number;
   source: DeltaSource;
 }
@@ -214,13 +216,10 @@ function tryExpiry(
     const absDelta = pool.absDelta[k]!;
     if (absDelta > max + EPS) break;
     const i = pool.index[k]!;
-    shorts.push({ i, absDelta, delta: table.values[i]!, source: deltaSourceAt(table, i) });
+    const distance = Math.abs(absDelta - target);
+    shorts.push({ i, absDelta, distance, delta: table.values[i]!, source: deltaSourceAt(table, i) });
   }
-  // Closest to the target delta first; within 1e-9 a tie, to the lower strike (then chain order).
-  shorts.sort((a, b) => {
-    const diff = Math.abs(a.absDelta - target) - Math.abs(b.absDelta - target);
-    return Math.abs(diff) <= EPS ? puts[a.i]!.strike - puts[b.i]!.strike || a.i - b.i : diff;
-  });
+  orderShorts(shorts, puts);
   const explained: ExpiryAttempt = {
     expiry: chain.expiry,
     dte: chain.dte,
@@ -237,6 +236,30 @@ function tryExpiry(
     }
   }
   return { candidate: null, explained };
+}
+
+const byStrikeThenChain =
+  (puts: readonly OptionQuote[]) =>
+  (a: ShortChoice, b: ShortChoice): number =>
+    puts[a.i]!.strike - puts[b.i]!.strike || a.i - b.i;
+
+/**
+ * Closest to the target delta first; distances within 1e-9 are a tie, resolved to the lower strike (then
+ * chain order). "Within 1e-9" is not transitive, so ties are taken against the closest short of each run
+ * of near-equal distances: a total order, the same in every JavaScript engine.
+ */
+function orderShorts(shorts: ShortChoice[], puts: readonly OptionQuote[]): void {
+  const tieBreak = byStrikeThenChain(puts);
+  shorts.sort((a, b) => a.distance - b.distance || tieBreak(a, b));
+  for (let start = 0; start < shorts.length; ) {
+    let end = start + 1;
+    while (end < shorts.length && shorts[end]!.distance - shorts[start]!.distance <= EPS) end++;
+    if (end - start > 1) {
+      const group = shorts.slice(start, end).sort(tieBreak);
+      for (let k = 0; k < group.length; k++) shorts[start + k] = group[k]!;
+    }
+    start = end;
+  }
 }
 
 const legQuote = (c: OptionQuote): LegQuote => ({

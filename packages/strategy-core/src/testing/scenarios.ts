@@ -4,6 +4,9 @@
  */
 import type { CalendarExtras, ResolvedScenario, RunConfig, ScenarioConfig } from '../config/schema.js';
 
+/** Run position of a scenario without `priority` in a multi-scenario file. */
+const UNSET_PRIORITY = 100;
+
 export type DeepPartial<T> = T extends readonly unknown[]
   ? T
   : T extends object
@@ -90,57 +93,46 @@ export function makeRunConfig(
 }
 
 /**
- * The eleven scenarios of the shipped multi-scenario file, built in code: LT_RC, nine one-factor
- * variants and PT_XW (adds SPX on SPXW expiries, double width on the ETFs).
+ * The eleven scenarios of the shipped multi-scenario file (`configs/scenarios/lt_wft.yaml`), built in
+ * code with the same values and run positions (LT_RC priority 1, the others unset = 100): LT_RC, nine
+ * one-factor variants and PT_XW (adds SPX on SPXW expiries, double width on the ETFs).
  */
 export function shippedLikeScenarios(): ResolvedScenario[] {
-  const paper = (id: string, patch: DeepPartial<ScenarioConfig>, priority: number) =>
-    makeScenario({ ...patch, id, role: 'paper' }, priority);
+  // Paper variants have no priority in the shipped file: the loader's default.
+  const paper = (id: string, patch: DeepPartial<ScenarioConfig>) =>
+    makeScenario({ ...patch, id, role: 'paper' }, UNSET_PRIORITY);
   return [
     makeScenario({}, 1),
-    paper(
-      'WFT_A',
-      {
-        entry: { short_delta: { min: 0.12, max: 0.2, target: 0.16 }, min_credit: { fraction_of_width: 0.2 } },
+    paper('WFT_A', {
+      entry: { short_delta: { min: 0.12, max: 0.2, target: 0.16 }, min_credit: { fraction_of_width: 0.2 } },
+    }),
+    paper('WFT_B', {
+      entry: {
+        short_delta: { min: 0.25, max: 0.35, target: 0.3 },
+        min_credit: { fraction_of_width: 0.3333333333 },
       },
-      2,
-    ),
-    paper(
-      'WFT_B',
-      {
-        entry: {
-          short_delta: { min: 0.25, max: 0.35, target: 0.3 },
-          min_credit: { fraction_of_width: 1 / 3 },
+    }),
+    paper('WFT_C', { entry: { dte: { min: 21, max: 30, target: 25 } } }),
+    paper('WFT_D', { entry: { dte: { min: 45, max: 60, target: 52 } } }),
+    paper('WFT_E', { exit: { profit_target_fraction: 0.65 } }),
+    paper('WFT_F', { exit: { profit_target_fraction: 0.35 } }),
+    paper('WFT_G', { exit: { stop_loss_multiple: 1 } }),
+    paper('WFT_H', { exit: { stop_loss_multiple: null } }),
+    paper('WFT_I', { exit: { dte_exit: null } }),
+    paper('PT_XW', {
+      universe: [
+        { underlying: 'SPY', width: 10, tick: 0.01, dividend_yield: 0.013 },
+        { underlying: 'QQQ', width: 10, tick: 0.01, dividend_yield: 0.006 },
+        { underlying: 'IWM', width: 6, tick: 0.01, dividend_yield: 0.012 },
+        {
+          underlying: 'SPX',
+          vendor_ticker: 'I:SPX',
+          option_roots: ['SPXW'],
+          width: 25,
+          tick: 0.05,
+          dividend_yield: 0.013,
         },
-      },
-      2,
-    ),
-    paper('WFT_C', { entry: { dte: { min: 21, max: 30, target: 25 } }, exit: { dte_exit: 7 } }, 2),
-    paper('WFT_D', { entry: { dte: { min: 45, max: 60, target: 52 } } }, 2),
-    paper('WFT_E', { exit: { profit_target_fraction: 0.65 } }, 2),
-    paper('WFT_F', { exit: { profit_target_fraction: 0.35 } }, 2),
-    paper('WFT_G', { exit: { stop_loss_multiple: 1 } }, 2),
-    paper('WFT_H', { exit: { stop_loss_multiple: null } }, 2),
-    paper('WFT_I', { exit: { dte_exit: null } }, 2),
-    paper(
-      'PT_XW',
-      {
-        universe: [
-          { underlying: 'SPY', width: 10, tick: 0.01, dividend_yield: 0.013 },
-          { underlying: 'QQQ', width: 10, tick: 0.01, dividend_yield: 0.006 },
-          { underlying: 'IWM', width: 6, tick: 0.01, dividend_yield: 0.012 },
-          {
-            underlying: 'SPX',
-            vendor_ticker: 'I:SPX',
-            option_roots: ['SPXW'],
-            width: 25,
-            tick: 0.05,
-            dividend_yield: 0.013,
-          },
-        ],
-        entry: { liquidity: { max_leg_spread_abs: 0.3 } },
-      },
-      2,
-    ),
+      ],
+    }),
   ];
 }
