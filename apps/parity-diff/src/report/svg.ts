@@ -108,7 +108,8 @@ export function lineChart(opts: {
       `<text x="${f.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle" font-size="10">${fmt(t)}</text>`,
     );
   }
-  const xt = 5;
+  // About one date label per 90 px, so small charts' labels never run into each other.
+  const xt = Math.max(1, Math.min(5, Math.floor(pw / 90)));
   for (let i = 0; i <= xt; i++) {
     const x = xMin + ((xMax - xMin) * i) / xt;
     const anchor = i === 0 ? 'start' : i === xt ? 'end' : 'middle';
