@@ -2,9 +2,12 @@
 // Runs the full campaigns (`*.campaign.test.ts`) at a chosen size and prints one summary line per
 // suite, the figures the README's reliability table quotes.
 //
-//   pnpm test:campaign [--size small|full|N] [--seed N] [--suite NAME] [--shrink]
+//   pnpm test:campaign [--size small|full|N] [--kills N] [--seed N] [--suite NAME] [--shrink]
 //
-// --size   cases per property: small = 1000, full = 10000, or a number (default small)
+// --size   cases per property: small = 1000, full = 10000, or a number (default small); the
+//          service campaigns scale with it: crash kills = size / 20 (small: 50), fault sessions =
+//          size / 500 (small: 2)
+// --kills  SIGKILLs per crash campaign, overriding the one derived from --size
 // --seed   fast-check seed (default 20260410), so a run is reproducible
 // --suite  only the suites whose file name contains NAME (e.g. bad-input/token)
 // --shrink shrink a failing case to a minimal one (slower)
@@ -20,12 +23,14 @@ const root = join(here, '..');
 
 function usage(message) {
   if (message) console.error(`run.mjs: ${message}`);
-  console.error('usage: node campaigns/run.mjs [--size small|full|N] [--seed N] [--suite NAME] [--shrink]');
+  console.error(
+    'usage: node campaigns/run.mjs [--size small|full|N] [--kills N] [--seed N] [--suite NAME] [--shrink]',
+  );
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
-const options = { size: 'small', seed: undefined, suite: undefined, shrink: false };
+const options = { size: 'small', kills: undefined, seed: undefined, suite: undefined, shrink: false };
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   const value = () => {
@@ -34,6 +39,7 @@ for (let i = 0; i < args.length; i++) {
     return v;
   };
   if (arg === '--size') options.size = value();
+  else if (arg === '--kills') options.kills = value();
   else if (arg === '--seed') options.seed = value();
   else if (arg === '--suite') options.suite = value();
   else if (arg === '--shrink') options.shrink = true;
@@ -45,6 +51,9 @@ const runs = SIZES[options.size] ?? Number(options.size);
 if (!Number.isInteger(runs) || runs <= 0)
   usage(`--size must be small, full or a positive integer, got ${options.size}`);
 if (options.seed !== undefined && !/^\d+$/.test(options.seed)) usage(`--seed must be a non-negative integer`);
+if (options.kills !== undefined && !/^[1-9]\d*$/.test(options.kills))
+  usage(`--kills must be a positive integer`);
+const kills = options.kills ?? String(Math.max(1, Math.round(runs / 20)));
 
 const outDir = mkdtempSync(join(tmpdir(), 'aegis-campaign-'));
 const summaryFile = join(outDir, 'summary.txt');
@@ -52,6 +61,7 @@ const env = {
   // biome-ignore lint/style/noProcessEnv: the runner passes its own environment on to vitest.
   ...process.env,
   CAMPAIGN_RUNS: String(runs),
+  CAMPAIGN_KILLS: kills,
   CAMPAIGN_SUMMARY_FILE: summaryFile,
   ...(options.seed === undefined ? {} : { CAMPAIGN_SEED: options.seed }),
   ...(options.shrink ? { CAMPAIGN_SHRINK: '1' } : {}),
@@ -59,7 +69,9 @@ const env = {
 const vitestArgs = ['vitest', 'run', '--config', join(here, 'vitest.campaign.config.ts')];
 if (options.suite) vitestArgs.push(options.suite);
 
-console.log(`campaign: ${runs} cases per property, seed ${options.seed ?? 'default'}`);
+console.log(
+  `campaign: ${runs} cases per property, ${kills} kills per crash campaign, seed ${options.seed ?? 'default'}`,
+);
 const result = spawnSync('pnpm', ['exec', ...vitestArgs], { cwd: root, env, stdio: 'inherit' });
 
 let summary = '';

@@ -10,6 +10,7 @@ import { createSaxoClient, createTokenSource, type SaxoClient, type TokenSource 
 import { makeFakeJwt, startFakeSaxoServer, writeTokenFile } from '@aegis/broker-saxo/testing';
 import { createPolygonClient } from '@aegis/market-polygon';
 import { type FakeMarketSource, startFakePolygonServer } from '@aegis/market-polygon/testing';
+import type { RunConfig } from '@aegis/strategy-core';
 import type { Logger } from 'pino';
 import { Agent } from 'undici';
 import { type BrokerPort, createLiveBroker, createPrecheckBroker } from './broker.js';
@@ -17,6 +18,7 @@ import type { BrokerChoice, MarketChoice } from './cli.js';
 import type { MarketPort } from './cycle.js';
 import type { ScanCycleEnv } from './env.js';
 import type { ScanMetrics } from './health.js';
+import { READ_BACK_SETTLE_MS } from './live/adopt.js';
 import type { FileIntentJournal } from './live/journal.js';
 import { createRollingRecorder, type RollingRecorder } from './recording.js';
 
@@ -128,6 +130,8 @@ export async function composeBroker(options: {
   agent: Agent;
   logger: Logger;
   journal: FileIntentJournal | null;
+  /** Live mode: the run and its live-capable scenario, whose in-flight intents the port resolves. */
+  live?: { run: RunConfig; scenario: string };
 }): Promise<BrokerComposition> {
   if (options.choice === 'none') {
     return { port: null, client: null, tokens: null, origin: null, close: async () => {} };
@@ -162,12 +166,20 @@ export async function composeBroker(options: {
     dispatcher: options.agent,
     logger,
     limits,
+    readBackSettleMs: READ_BACK_SETTLE_MS,
     ...(options.env.saxoAccountKey === null ? {} : { accountKey: options.env.saxoAccountKey }),
   });
   let port: BrokerPort;
   if (options.mode === 'live') {
     if (options.journal === null) throw new Error('live mode needs the intent journal');
-    port = createLiveBroker({ client, journal: options.journal, logger });
+    if (options.live === undefined) throw new Error('live mode needs the live-capable scenario');
+    port = createLiveBroker({
+      client,
+      journal: options.journal,
+      logger,
+      run: options.live.run,
+      scenario: options.live.scenario,
+    });
   } else {
     port = createPrecheckBroker({ client, logger });
   }

@@ -51,6 +51,8 @@ export interface CycleDeps {
   logger: Logger;
   /** Wall clock for `duration_ms` and timings (never the virtual clock). */
   perfNowMs: () => number;
+  /** Notes from startup (adopted fills) that go into the first scan record's `errors`. */
+  startupErrors?: ScanError[];
 }
 
 export type ScanResultKind =
@@ -132,6 +134,7 @@ export function createCycle(deps: CycleDeps, initial: PersistedState): Cycle {
   let persisted = initial;
   /** The pending set is in the state file but not yet confirmed in the logs. */
   let unflushed = initial.pending !== null;
+  let carried: ScanError[] = [...(deps.startupErrors ?? [])];
   const { logger } = deps;
 
   async function decide(
@@ -189,7 +192,7 @@ export function createCycle(deps: CycleDeps, initial: PersistedState): Cycle {
 
     async scan(tMs, haltRequested) {
       const started = deps.perfNowMs();
-      const extraErrors: ScanError[] = [];
+      const extraErrors: ScanError[] = [...carried];
       if (unflushed && !(await this.retryPending())) {
         return {
           ok: false,
@@ -197,7 +200,22 @@ export function createCycle(deps: CycleDeps, initial: PersistedState): Cycle {
           message: 'the previous scan records could not be appended; no new scan until they are',
         };
       }
-      const engine = persisted.engine;
+      let engine = persisted.engine;
+      if (deps.broker?.prepareScan !== undefined) {
+        // Live: learn what happened to unresolved orders and book confirmed fills before deciding.
+        try {
+          const r = await deps.broker.prepareScan(engine, tMs);
+          engine = r.engine;
+          extraErrors.push(...r.errors);
+        } catch (error) {
+          logger.error({ err: (error as Error).message }, 'in-flight read-back failed; guard still holds');
+          extraErrors.push({
+            source: 'saxo',
+            code: 'read_back_failed',
+            message: `in-flight read-back failed: ${(error as Error).message}`,
+          });
+        }
+      }
       let plan: SnapshotPlan;
       try {
         plan = planSnapshot(engine, deps.run, tMs);
@@ -253,6 +271,7 @@ export function createCycle(deps: CycleDeps, initial: PersistedState): Cycle {
       }
       persisted = next;
       unflushed = true;
+      carried = [];
       const persistMs = deps.perfNowMs() - p0;
 
       const a0 = deps.perfNowMs();

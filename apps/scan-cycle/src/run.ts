@@ -11,6 +11,7 @@ import {
   type EngineState,
   initialState,
   isSessionOpen,
+  type ScanError,
   toIsoUtc,
   tradeDateOf,
 } from '@aegis/strategy-core';
@@ -262,6 +263,9 @@ export async function runService(
       agent,
       logger,
       journal,
+      ...(options.mode === 'live' && effective.liveCapableId !== null
+        ? { live: { run: effective.run, scenario: effective.liveCapableId } }
+        : {}),
     });
     cleanups.push(() => broker.close());
     const unwatch = metrics.watchHttp(venueOfOriginFn(market.origin, broker.origin));
@@ -270,9 +274,38 @@ export async function runService(
     // 5. Live: fail-closed reconciliation before the first order can be sent.
     let reconcileHalt: string | null = null;
     let reconcileRecord: ParityRecord | null = null;
+    let startupErrors: ScanError[] = [];
     if (options.mode === 'live' && broker.client !== null && effective.liveCapableId !== null) {
       const liveId = effective.liveCapableId;
       const before = persisted.engine.scenarios[liveId]?.breaker.level ?? 'ok';
+      // The previous process is dead (we hold the lock): learn what its unresolved orders became and
+      // book the fills the broker confirms, so reconciliation judges only real differences.
+      if (broker.port?.prepareScan !== undefined) {
+        try {
+          const resolved = await broker.port.prepareScan(persisted.engine, clock.nowMs(), {
+            settle: { wallNowMs: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+          });
+          startupErrors = resolved.errors;
+          if (resolved.adopted.length > 0 || resolved.inFlight.length > 0 || resolved.waitedMs > 0) {
+            log.info(
+              {
+                scenario: liveId,
+                adopted: resolved.adopted,
+                still_in_flight: resolved.inFlight,
+                waited_ms: resolved.waitedMs,
+              },
+              'startup read-back of in-flight intents',
+            );
+          }
+          if (resolved.adopted.length > 0) {
+            persisted = { ...persisted, engine: resolved.engine };
+            await store.save(persisted);
+          }
+        } catch (error) {
+          // Reconciliation below still fails closed on whatever this left unexplained.
+          log.error({ err: (error as Error).message }, 'startup read-back of in-flight intents failed');
+        }
+      }
       const r = await reconcileAtStartup(persisted.engine, liveId, broker.client, log, clock.nowMs());
       reconcileHalt = r.halted;
       persisted = { ...persisted, engine: r.engine };
@@ -372,6 +405,7 @@ export async function runService(
         comparisonEvery: effective.run.comparisonEveryBatches,
         logger: log,
         perfNowMs: () => performance.now(),
+        startupErrors,
       },
       persisted,
     );

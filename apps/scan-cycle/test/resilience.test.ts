@@ -107,10 +107,12 @@ describe('token file removed mid-run', () => {
     );
 
     await writeFile(token, saved, { mode: 0o600 });
+    // A scan running while the file came back may mix failed and passed prechecks: judge a later one.
+    const returnedAt = Math.max(0, ...(await scans(dir)).map((s) => s.scan_count));
     const recovered = await waitFor('a prechecked entry after the file returned', async () =>
       (await scans(dir)).find(
         (s) =>
-          s.scan_count > (outage.at(-1)?.scan_count ?? 0) &&
+          s.scan_count > Math.max(outage.at(-1)?.scan_count ?? 0, returnedAt + 1) &&
           s.entries_proposed.some((e) => e.scenario === 'LT_RC' && e.status === 'precheck_ok'),
       ),
     );

@@ -166,7 +166,7 @@ describe('runScan: entries and statuses', () => {
     });
   });
 
-  it('live: filled (at the broker price), submitted (booked), rejected (not booked)', () => {
+  it('live: filled (at the broker price) is booked; submitted and rejected are recorded, not booked', () => {
     const go = (verdict: BrokerVerdict) =>
       runScan(entrySnapshot(), initialState(run), run, NOW_MS, { broker: () => verdict, mode: 'live' });
     const filled = go({ status: 'filled', price: 1.62 });
@@ -175,10 +175,21 @@ describe('runScan: entries and statuses', () => {
       entryCredit: 1.62,
       bookedAs: 'filled',
     });
-    expect(go({ status: 'submitted' }).nextState.scenarios.LT_RC!.open[0]).toMatchObject({
-      entryCredit: 1.6,
-      bookedAs: 'submitted',
+    // Sent but not confirmed: the broker may never have received it, so the book must not hold it, and
+    // the sequence number stays put so the next scan proposes the same intent id (resolved by read-back).
+    const submitted = go({ status: 'submitted' });
+    expect(submitted.outcome.decisions.entries[0]).toMatchObject({ status: 'submitted', reason: null });
+    expect(submitted.nextState.scenarios.LT_RC!.open).toEqual([]);
+    expect(submitted.nextState.scenarios.LT_RC!.nextPositionSeq).toBe(1);
+    expect(submitted.nextState.scenarios.LT_RC!.tradeCount).toBe(0);
+    const again = runScan(entrySnapshot(), submitted.nextState, run, LATER, {
+      broker: () => ({ status: 'filled' }),
+      mode: 'live',
     });
+    expect(again.outcome.decisions.entries[0]!.intentId).toBe(
+      submitted.outcome.decisions.entries[0]!.intentId,
+    );
+    expect(again.nextState.scenarios.LT_RC!.open).toHaveLength(1);
     const rejected = go({ status: 'rejected', reason: 'MarketClosed' });
     expect(rejected.outcome.decisions.entries[0]).toMatchObject({
       status: 'rejected',

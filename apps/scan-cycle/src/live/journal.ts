@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IntentJournal, JournalEntry } from '@aegis/broker-saxo';
+import type { CloseReason } from '@aegis/strategy-core';
 import { writeFileAtomic } from '../state/atomic.js';
 
 export const JOURNAL_FILE = 'intents.json';
@@ -12,6 +13,12 @@ const FINAL = new Set(['filled', 'rejected', 'absent']);
 export interface FileIntentJournal extends IntentJournal {
   readonly path: string;
   entries(): JournalEntry[];
+  /**
+   * Why a closing intent is sent, written (durably) before the order so a fill adopted after a restart
+   * closes the position with the right reason.
+   */
+  noteCloseReason(intentId: string, reason: CloseReason): Promise<void>;
+  closeReasonOf(intentId: string): CloseReason | undefined;
 }
 
 /**
@@ -21,9 +28,16 @@ export interface FileIntentJournal extends IntentJournal {
 export async function openIntentJournal(stateDir: string): Promise<FileIntentJournal> {
   const path = join(stateDir, JOURNAL_FILE);
   let map = new Map<string, JournalEntry>();
+  const closeReasons = new Map<string, CloseReason>();
+  /** The note written just before its intent is recorded: kept although no entry holds it yet. */
+  let latestNote: string | null = null;
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as { entries?: JournalEntry[] };
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as {
+      entries?: JournalEntry[];
+      closeReasons?: Record<string, CloseReason>;
+    };
     for (const e of parsed.entries ?? []) map.set(e.intent.intentId, e);
+    for (const [id, r] of Object.entries(parsed.closeReasons ?? {})) closeReasons.set(id, r);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw new Error(
@@ -43,7 +57,11 @@ export async function openIntentJournal(stateDir: string): Promise<FileIntentJou
       );
       map = new Map(all.filter((e) => !drop.has(e.intent.intentId)).map((e) => [e.intent.intentId, e]));
     }
-    await writeFileAtomic(path, `${JSON.stringify({ version: 1, entries: [...map.values()] })}\n`);
+    for (const id of closeReasons.keys()) if (!map.has(id) && id !== latestNote) closeReasons.delete(id);
+    await writeFileAtomic(
+      path,
+      `${JSON.stringify({ version: 1, entries: [...map.values()], closeReasons: Object.fromEntries(closeReasons) })}\n`,
+    );
   };
   const update = async (intentId: string, patch: Partial<JournalEntry>) => {
     const current = map.get(intentId);
@@ -54,6 +72,13 @@ export async function openIntentJournal(stateDir: string): Promise<FileIntentJou
   return {
     path,
     entries: () => [...map.values()],
+    async noteCloseReason(intentId, reason) {
+      if (closeReasons.get(intentId) === reason) return;
+      closeReasons.set(intentId, reason);
+      latestNote = intentId;
+      await persist();
+    },
+    closeReasonOf: (intentId) => closeReasons.get(intentId),
     async get(intentId) {
       return map.get(intentId);
     },

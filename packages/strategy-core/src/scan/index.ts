@@ -1,6 +1,7 @@
+export { type AdoptionResult, type AdoptionSkip, adoptBrokerFill, type BrokerFill } from './adopt.js';
 export type { EngineErrorKind } from './errors.js';
 export { EngineError, isEngineError } from './errors.js';
-export { intentId } from './intent.js';
+export { intentId, type ParsedIntentId, parseIntentId } from './intent.js';
 export {
   alignState,
   assertEngineState,

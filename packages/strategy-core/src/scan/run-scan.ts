@@ -76,8 +76,11 @@ function applyVerdict(
   }
   switch (verdict.status) {
     case 'precheck_ok':
-    case 'submitted':
       return { status: verdict.status, reason: null, fills: true, price: null };
+    case 'submitted':
+      // Sent, fill not confirmed: recorded, never booked. The position's sequence number does not
+      // advance, so the next scan proposes the same intent and its read-back (or adoption) books it.
+      return { status: 'submitted', reason: null, fills: false, price: null };
     case 'filled':
       return { status: 'filled', reason: null, fills: true, price: verdict.price ?? null };
     case 'precheck_rejected':
