@@ -30,6 +30,7 @@ import { type FileIntentJournal, openIntentJournal } from './live/journal.js';
 import { createRootLogger } from './logger.js';
 import { type LoopResult, runLoop } from './loop.js';
 import { type RecordContext, toShutdownRecord, toStartupRecord } from './records.js';
+import { removeStaleTempFiles } from './state/atomic.js';
 import { acquireStateLock } from './state/lock.js';
 import { createStateStore, type PersistedState } from './state/store.js';
 import { VERSION } from './version.js';
@@ -167,6 +168,9 @@ export async function runService(
   const store = await createStateStore(options.stateDir);
   const lock = await acquireStateLock(options.stateDir, VERSION, new Date().toISOString());
   if (lock.tookOver) log.warn({ stale_holder: lock.tookOver }, 'took over the stale lock of a dead process');
+  const staleTemps = await removeStaleTempFiles(options.stateDir);
+  if (staleTemps.length > 0)
+    log.warn({ files: staleTemps }, 'removed temp files of an interrupted state write');
 
   const cleanups: Array<() => Promise<void>> = [() => lock.release()];
   const cleanup = async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { close, fsync, open, rename, unlink, write } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -48,4 +49,17 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     }
     throw error;
   }
+}
+
+/** The temp-file names `writeFileAtomic` uses: `.<name>.<pid>.<8 hex>.tmp`. */
+const TEMP_FILE = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes temp files a killed writer left behind (the target itself is always whole). Only call it
+ * while holding the state lock: then no other writer can own a temp file here.
+ */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  const stale = (await readdir(dir)).filter((name) => TEMP_FILE.test(name));
+  for (const name of stale) await unlinkP(join(dir, name)).catch(() => {});
+  return stale;
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic.js';
+import { removeStaleTempFiles, writeFileAtomic } from './atomic.js';
 import { acquireStateLock, LOCK_FILE, type StateLock, type StateLockedError } from './lock.js';
 import { createStateStore, type StateFileError } from './store.js';
 
@@ -30,6 +30,20 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(path, 'two');
     expect(await readFile(path, 'utf8')).toBe('two');
     expect(await readdir(dir)).toEqual(['state.json']);
+  });
+});
+
+describe('removeStaleTempFiles', () => {
+  it('removes only the temp files an interrupted atomic write leaves behind', async () => {
+    await writeFile(join(dir, 'state.json'), '{}');
+    await writeFile(join(dir, '.state.json.4242.0a1b2c3d.tmp'), '{"half":');
+    await writeFile(join(dir, '.intents.json.17.deadbeef.tmp'), '');
+    await writeFile(join(dir, 'notes.tmp'), 'operator file');
+    expect((await removeStaleTempFiles(dir)).sort()).toEqual([
+      '.intents.json.17.deadbeef.tmp',
+      '.state.json.4242.0a1b2c3d.tmp',
+    ]);
+    expect((await readdir(dir)).sort()).toEqual(['notes.tmp', 'state.json']);
   });
 });
 
