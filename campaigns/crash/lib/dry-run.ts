@@ -161,7 +161,9 @@ async function killOnce(
   };
   try {
     if (mode === 'startup') {
-      await new Promise((r) => setTimeout(r, Math.floor(rng() * 2000)));
+      // Within the process's own start-up (Node + loading + recovery take over a second here), so the kill
+      // lands before the first scan even when only a few scans of the replay are left.
+      await new Promise((r) => setTimeout(r, Math.floor(rng() * 1000)));
       kill();
     } else {
       // Arm at the target scan (or at once when the run already resumed past it).

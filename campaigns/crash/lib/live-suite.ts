@@ -43,6 +43,8 @@ export interface TrialVerdict {
   /** Broker orders of a scan the crash lost, found at a start (adopted into the book, or named by a halt). */
   foundByReconciliation: number;
   bookMatches: boolean;
+  /** Net amounts per instrument: the live-capable scenario's book and the broker's positions. */
+  positions: { book: Record<string, number>; broker: Record<string, number> };
   /** Causes of the live-capable scenario's halts. */
   halts: string[];
   reconciledClean: boolean;
@@ -96,10 +98,24 @@ export async function judgeTrial(r: LiveTrialResult, kind: LiveKillKind): Promis
     unaccounted,
     foundByReconciliation,
     bookMatches: JSON.stringify(positions.book) === JSON.stringify(positions.broker),
+    positions,
     halts,
     reconciledClean: r.finalStdout.includes('startup reconciliation: broker matches the book'),
     scanProblems: scanCountProblems(ofKind(r.log, 'scan')),
   };
+}
+
+/** One line per trial that ends with the book apart from the broker, a halt or an unclean start. */
+function describeDifference(trial: number, r: LiveTrialResult, v: TrialVerdict): string {
+  const inFlight = (r.kill?.inFlight ?? []).map((e) => `${e.intentId}=${e.state}`).join(',') || 'none';
+  return [
+    `trial ${trial} (${v.kind})`,
+    `in flight at the kill: ${inFlight}, orders at the broker for them: ${r.kill?.ordersAtBroker ?? 0}`,
+    `journal at the end: ${(r.journal?.entries ?? []).map((e) => `${e.intent.intentId}=${e.state}`).join(',')}`,
+    `book ${JSON.stringify(v.positions.book)} vs broker ${JSON.stringify(v.positions.broker)}`,
+    `halts: ${v.halts.join('; ') || 'none'}`,
+    `final start reconciled clean: ${v.reconciledClean}`,
+  ].join('; ');
 }
 
 export function defineLiveCrashSuite(o: LiveSuiteOptions): void {
@@ -116,6 +132,8 @@ export function defineLiveCrashSuite(o: LiveSuiteOptions): void {
       let orders = 0;
       let posts = 0;
       const failed: string[] = [];
+      // Collected rather than thrown at the first trial, so a failing run still reports every kill.
+      const differences: string[] = [];
       const check = (what: string, fn: () => void) => {
         try {
           fn();
@@ -164,6 +182,14 @@ export function defineLiveCrashSuite(o: LiveSuiteOptions): void {
             },
           );
           check(`trial ${i + 1} (${kind}): scan_count continuous`, () => expect(v.scanProblems).toEqual([]));
+          if (!v.bookMatches || v.halts.length > 0 || !v.reconciledClean)
+            differences.push(describeDifference(i + 1, r, v));
+        }
+        // Only confirmed fills are booked and in-flight fills are adopted before reconciling, so no kill
+        // may leave the book apart from the broker or halt the live-capable scenario.
+        if (differences.length > 0) {
+          failed.push(`book = broker and no halt after every kill: ${differences.join(' / ')}`);
+          expect(differences).toEqual([]);
         }
       } finally {
         const per = LIVE_KILL_KINDS.map((k) => {
@@ -181,9 +207,7 @@ export function defineLiveCrashSuite(o: LiveSuiteOptions): void {
             'every broker order journaled, and logged as filled/submitted, in the book or named by the reconciliation halt',
             'every book/broker difference at a restart halts LT_RC (fail closed)',
             'scan_count continuous',
-            verdicts.every((v) => v.bookMatches && v.halts.length === 0)
-              ? 'book = broker after every kill, no halt'
-              : 'NOT held: book = broker after every kill (findings 4, 5)',
+            'book = broker after every kill, no halt, the final start reconciles clean',
           ],
           failed,
         });
