@@ -1,6 +1,6 @@
 /** Spawns the real CLI from source, as an operator would run it, and reads what it wrote. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,4 +116,29 @@ export function simRunArgs(o: {
     '127.0.0.1:0',
     ...(o.extra ?? []),
   ];
+}
+
+/**
+ * Writes `gate.json` (a parity-diff gate report with the given verdict) and `approval.json` naming it
+ * into `dir`; returns the approval's path for `--live-approval`.
+ */
+export async function writeLiveApproval(
+  dir: string,
+  o: { pass: boolean; approvedBy: string; approvedAt: string; gateReport: string },
+): Promise<string> {
+  const gate = o.pass
+    ? { tool: 'parity-diff', command: 'gate', pass: true, gate: [] }
+    : { tool: 'parity-diff', command: 'gate', pass: false };
+  await writeFile(join(dir, 'gate.json'), JSON.stringify(gate));
+  const approval = join(dir, 'approval.json');
+  await writeFile(
+    approval,
+    JSON.stringify({
+      approved_by: o.approvedBy,
+      approved_at: o.approvedAt,
+      gate_report: o.gateReport,
+      verdict: 'PASS',
+    }),
+  );
+  return approval;
 }

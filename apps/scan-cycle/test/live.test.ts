@@ -1,9 +1,17 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeFakeJwt, startFakeSaxoServer, writeTokenFile } from '@aegis/broker-saxo/testing';
 import { startFakePolygonServer } from '@aegis/market-polygon/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIXTURES, readJsonl, removeTempDirs, runCli, scansOf, tempDir } from './helpers.js';
+import {
+  FIXTURES,
+  readJsonl,
+  removeTempDirs,
+  runCli,
+  scansOf,
+  tempDir,
+  writeLiveApproval,
+} from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -26,19 +34,12 @@ describe('live mode over the fake venues', () => {
       saxo.addPosition({ root: 'SPY', expiry: '2026-05-15', putCall: 'Put', strike: 500 }, -2);
       const tokenFile = join(dir, 'saxobank_tokens_live.json');
       await writeTokenFile(tokenFile, { accessToken });
-      await writeFile(
-        join(dir, 'gate.json'),
-        JSON.stringify({ tool: 'parity-diff', command: 'gate', pass: true, gate: [] }),
-      );
-      await writeFile(
-        join(dir, 'approval.json'),
-        JSON.stringify({
-          approved_by: 'A. Risk',
-          approved_at: '2026-04-09T20:00:00.000Z',
-          gate_report: 'gate.json',
-          verdict: 'PASS',
-        }),
-      );
+      await writeLiveApproval(dir, {
+        pass: true,
+        approvedBy: 'A. Risk',
+        approvedAt: '2026-04-09T20:00:00.000Z',
+        gateReport: 'gate.json',
+      });
       const r = await runCli(
         [
           'run',
@@ -130,19 +131,12 @@ describe('live mode over the fake venues', () => {
     try {
       const tokenFile = join(dir, 'token.json');
       await writeTokenFile(tokenFile, { accessToken });
-      await writeFile(
-        join(dir, 'gate.json'),
-        JSON.stringify({ tool: 'parity-diff', command: 'gate', pass: true, gate: [] }),
-      );
-      await writeFile(
-        join(dir, 'approval.json'),
-        JSON.stringify({
-          approved_by: 'A. Risk',
-          approved_at: '2026-04-09T20:00:00.000Z',
-          gate_report: join(dir, 'gate.json'),
-          verdict: 'PASS',
-        }),
-      );
+      await writeLiveApproval(dir, {
+        pass: true,
+        approvedBy: 'A. Risk',
+        approvedAt: '2026-04-09T20:00:00.000Z',
+        gateReport: join(dir, 'gate.json'),
+      });
       const args = [
         'run',
         `--scenario-multi-yaml=${join(FIXTURES, 'multi.yaml')}`,

@@ -12,6 +12,7 @@ import {
   startCli,
   tempDir,
   waitFor,
+  writeLiveApproval,
 } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -82,19 +83,12 @@ describe('scan-cycle refuses to start on bad input', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('--live needs --live-approval FILE');
 
-    await writeFile(
-      join(dir, 'gate.json'),
-      JSON.stringify({ tool: 'parity-diff', command: 'gate', pass: false }),
-    );
-    await writeFile(
-      join(dir, 'approval.json'),
-      JSON.stringify({
-        approved_by: 'J. Operator',
-        approved_at: '2026-04-01T12:00:00.000Z',
-        gate_report: 'gate.json',
-        verdict: 'PASS',
-      }),
-    );
+    await writeLiveApproval(dir, {
+      pass: false,
+      approvedBy: 'J. Operator',
+      approvedAt: '2026-04-01T12:00:00.000Z',
+      gateReport: 'gate.json',
+    });
     const failing = await runCli([...args, `--live-approval=${join(dir, 'approval.json')}`], env);
     expect(failing.code).toBe(1);
     expect(failing.stderr).toContain(`gate report ${join(dir, 'gate.json')}: verdict is FAIL, not PASS`);

@@ -8,38 +8,12 @@ import {
   evaluateExit,
   freshScenarioState,
   markSpread,
-  type OpenPosition,
   sessionBoundsMs,
 } from '../src/index.js';
 import { makeScenario } from '../src/testing/index.js';
-import { EXPIRY, NOW_MS, put, q } from './helpers.js';
+import { EXPIRY, NOW_MS, openPosition, put, q } from './helpers.js';
 
 const scenario = makeScenario();
-
-function position(over: Partial<OpenPosition> = {}): OpenPosition {
-  return {
-    underlying: 'SPY',
-    optionType: 'put',
-    expiry: EXPIRY,
-    shortStrike: 495,
-    longStrike: 490,
-    shortTicker: 'O:SPY260515P00495000',
-    longTicker: 'O:SPY260515P00490000',
-    scenario: 'LT_RC',
-    positionSeq: 1,
-    intentId: 'LT_RC:2026-04-01:SPY:20260515:495:490:open:1',
-    quantity: 5,
-    width: 5,
-    entryCredit: 1.6,
-    entryFees: 6.5,
-    openedAt: '2026-04-01T15:00:00.000Z',
-    openedTradeDate: '2026-04-01',
-    lastMark: 1.5,
-    lastMarkAt: '2026-04-09T15:00:00.000Z',
-    bookedAs: 'paper_filled',
-    ...over,
-  };
-}
 
 const fresh = (debit: number) => ({ status: 'fresh' as const, debit });
 function ctx(over: Partial<ExitContext> = {}): ExitContext {
@@ -57,7 +31,7 @@ function ctx(over: Partial<ExitContext> = {}): ExitContext {
 }
 
 describe('markSpread', () => {
-  const p = position();
+  const p = openPosition();
   it('marks D = mid short − mid long from valid quotes', () => {
     expect(
       markSpread(p, put({ strike: 495, ...q(2.1) }), put({ strike: 490, ...q(0.5) }), NOW_MS, 120),
@@ -87,27 +61,27 @@ describe('markSpread', () => {
 
 describe('evaluateExit: precedence and thresholds', () => {
   it('stop_loss when D >= (1 + multiple) × C', () => {
-    expect(evaluateExit(position(), ctx({ mark: fresh(4.8) }))).toEqual({
+    expect(evaluateExit(openPosition(), ctx({ mark: fresh(4.8) }))).toEqual({
       exit: true,
       reason: 'stop_loss',
       debit: 4.8,
     });
-    expect(evaluateExit(position(), ctx({ mark: fresh(4.79) }))).toEqual({ exit: false, why: 'none' });
+    expect(evaluateExit(openPosition(), ctx({ mark: fresh(4.79) }))).toEqual({ exit: false, why: 'none' });
   });
 
   it('profit_target when D <= (1 − fraction) × C', () => {
-    expect(evaluateExit(position(), ctx({ mark: fresh(0.8) }))).toEqual({
+    expect(evaluateExit(openPosition(), ctx({ mark: fresh(0.8) }))).toEqual({
       exit: true,
       reason: 'profit_target',
       debit: 0.8,
     });
-    expect(evaluateExit(position(), ctx({ mark: fresh(0.81) })).exit).toBe(false);
+    expect(evaluateExit(openPosition(), ctx({ mark: fresh(0.81) })).exit).toBe(false);
   });
 
   it('dte_exit when DTE <= dte_exit', () => {
-    const near = position({ expiry: '2026-05-01' }); // DTE 21
+    const near = openPosition({ expiry: '2026-05-01' }); // DTE 21
     expect(evaluateExit(near, ctx())).toEqual({ exit: true, reason: 'dte_exit', debit: 1.5 });
-    expect(evaluateExit(position({ expiry: '2026-05-02' }), ctx()).exit).toBe(false); // DTE 22
+    expect(evaluateExit(openPosition({ expiry: '2026-05-02' }), ctx()).exit).toBe(false); // DTE 22
   });
 
   it('disabled rules never fire', () => {
@@ -116,22 +90,22 @@ describe('evaluateExit: precedence and thresholds', () => {
     });
     for (const D of [0, 0.5, 4.9, 5]) {
       expect(
-        evaluateExit(position({ expiry: '2026-04-20' }), ctx({ scenario: off, mark: fresh(D) })).exit,
+        evaluateExit(openPosition({ expiry: '2026-04-20' }), ctx({ scenario: off, mark: fresh(D) })).exit,
       ).toBe(false);
     }
   });
 
   it('orders expired > expiration_day > stop_loss > profit_target > dte_exit', () => {
     // Stop and DTE both true: stop wins.
-    expect(evaluateExit(position({ expiry: '2026-04-20' }), ctx({ mark: fresh(4.9) }))).toMatchObject({
+    expect(evaluateExit(openPosition({ expiry: '2026-04-20' }), ctx({ mark: fresh(4.9) }))).toMatchObject({
       reason: 'stop_loss',
     });
     // Target and DTE both true: target wins.
-    expect(evaluateExit(position({ expiry: '2026-04-20' }), ctx({ mark: fresh(0.1) }))).toMatchObject({
+    expect(evaluateExit(openPosition({ expiry: '2026-04-20' }), ctx({ mark: fresh(0.1) }))).toMatchObject({
       reason: 'profit_target',
     });
     // Expiration day after the close time beats a stop.
-    const expiring = position({ expiry: '2026-04-10' });
+    const expiring = openPosition({ expiry: '2026-04-10' });
     const late = Date.parse('2026-04-10T19:45:00Z');
     expect(evaluateExit(expiring, ctx({ nowMs: late, mark: fresh(4.9) }))).toEqual({
       exit: true,
@@ -139,7 +113,7 @@ describe('evaluateExit: precedence and thresholds', () => {
       debit: 4.9,
     });
     // Missed expiration beats everything and settles at intrinsic clamp(K_s − S, 0, W).
-    const missed = position({ expiry: '2026-04-09' });
+    const missed = openPosition({ expiry: '2026-04-09' });
     expect(evaluateExit(missed, ctx({ mark: fresh(4.9), underlyingPrice: 493.21 }))).toEqual({
       exit: true,
       reason: 'expired',
@@ -155,7 +129,7 @@ describe('evaluateExit: precedence and thresholds', () => {
 
   it('expiration_day fires at expiration_day_close_time, or 15 minutes before an early close', () => {
     const noDte = makeScenario({ exit: { dte_exit: null } });
-    const expiring = position({ expiry: '2026-04-10' });
+    const expiring = openPosition({ expiry: '2026-04-10' });
     expect(
       evaluateExit(expiring, ctx({ scenario: noDte, nowMs: Date.parse('2026-04-10T19:44:59Z') })).exit,
     ).toBe(false);
@@ -163,7 +137,7 @@ describe('evaluateExit: precedence and thresholds', () => {
       evaluateExit(expiring, ctx({ scenario: noDte, nowMs: Date.parse('2026-04-10T19:45:00Z') })),
     ).toMatchObject({ reason: 'expiration_day' });
     // 2026-11-27, the day after Thanksgiving, closes 13:00 New York (EST): cutoff 12:45 = 17:45Z.
-    const friday = position({ expiry: '2026-11-27' });
+    const friday = openPosition({ expiry: '2026-11-27' });
     const session = sessionBoundsMs('2026-11-27');
     expect(session?.earlyClose).toBe(true);
     const at = (iso: string) =>
@@ -179,35 +153,40 @@ describe('evaluateExit: precedence and thresholds', () => {
     const late = Date.parse('2026-04-10T19:50:00Z');
     const stale = { status: 'stale' as const, why: 'invalid_quote' as const, debit: null };
     expect(
-      evaluateExit(position({ expiry: '2026-04-10', lastMark: 0.333 }), ctx({ nowMs: late, mark: stale })),
+      evaluateExit(
+        openPosition({ expiry: '2026-04-10', lastMark: 0.333 }),
+        ctx({ nowMs: late, mark: stale }),
+      ),
     ).toMatchObject({ debit: 0.34 });
     expect(
       evaluateExit(
-        position({ expiry: '2026-04-10', lastMark: null }),
+        openPosition({ expiry: '2026-04-10', lastMark: null }),
         ctx({ nowMs: late, mark: stale, underlyingPrice: 493 }),
       ),
     ).toMatchObject({ debit: 2 });
   });
 
   it('rounds the exit debit up to the tick without float noise costing a tick', () => {
-    expect(evaluateExit(position(), ctx({ mark: fresh(4.801) }))).toMatchObject({ debit: 4.81 });
-    expect(evaluateExit(position(), ctx({ mark: fresh(0.3 + 0.1 + 0.2) }))).toMatchObject({ debit: 0.6 }); // 0.6000000000000001
-    expect(evaluateExit(position(), ctx({ mark: fresh(0.61), tick: 0.05 }))).toMatchObject({ debit: 0.65 });
+    expect(evaluateExit(openPosition(), ctx({ mark: fresh(4.801) }))).toMatchObject({ debit: 4.81 });
+    expect(evaluateExit(openPosition(), ctx({ mark: fresh(0.3 + 0.1 + 0.2) }))).toMatchObject({ debit: 0.6 }); // 0.6000000000000001
+    expect(evaluateExit(openPosition(), ctx({ mark: fresh(0.61), tick: 0.05 }))).toMatchObject({
+      debit: 0.65,
+    });
   });
 
   it('halted: only expiration bookkeeping', () => {
-    expect(evaluateExit(position(), ctx({ mark: fresh(4.9), level: 'halted' }))).toEqual({
+    expect(evaluateExit(openPosition(), ctx({ mark: fresh(4.9), level: 'halted' }))).toEqual({
       exit: false,
       why: 'halted',
     });
     const late = Date.parse('2026-04-10T19:50:00Z');
-    expect(evaluateExit(position({ expiry: '2026-04-10' }), ctx({ nowMs: late, level: 'halted' })).exit).toBe(
-      false,
-    );
-    expect(evaluateExit(position({ expiry: '2026-04-09' }), ctx({ level: 'halted' }))).toMatchObject({
+    expect(
+      evaluateExit(openPosition({ expiry: '2026-04-10' }), ctx({ nowMs: late, level: 'halted' })).exit,
+    ).toBe(false);
+    expect(evaluateExit(openPosition({ expiry: '2026-04-09' }), ctx({ level: 'halted' }))).toMatchObject({
       reason: 'expired',
     });
-    expect(evaluateExit(position(), ctx({ mark: fresh(4.9), level: 'reduce_only' }))).toMatchObject({
+    expect(evaluateExit(openPosition(), ctx({ mark: fresh(4.9), level: 'reduce_only' }))).toMatchObject({
       reason: 'stop_loss',
     });
   });
@@ -224,7 +203,7 @@ describe('evaluateExit: precedence and thresholds', () => {
             .toISOString()
             .slice(0, 10);
           const ev = evaluateExit(
-            position({ expiry, lastMark }),
+            openPosition({ expiry, lastMark }),
             ctx({ mark: { status: 'stale', why, debit } }),
           );
           expect(ev).toEqual({ exit: false, why: 'stale_mark' });

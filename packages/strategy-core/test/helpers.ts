@@ -1,4 +1,4 @@
-import type { MarketSnapshot, OptionQuote, TradeDate } from '../src/index.js';
+import type { MarketSnapshot, OpenPosition, OptionQuote, TradeDate } from '../src/index.js';
 import { occTicker } from '../src/testing/index.js';
 
 /** Friday 2026-04-10, 11:00 New York (EDT): inside the entry window of the example scenario. */
@@ -73,4 +73,30 @@ export function spyChain(extra: OptionQuote[] = []): OptionQuote[] {
     put({ strike: 500, ...q(3.2), delta: -0.34 }),
     ...extra,
   ];
+}
+
+/** An open LT_RC SPY 495/490 position (credit 1.60, 5 lots, last mark 1.50); override any field. */
+export function openPosition(over: Partial<OpenPosition> = {}): OpenPosition {
+  return {
+    underlying: 'SPY',
+    optionType: 'put',
+    expiry: EXPIRY,
+    shortStrike: 495,
+    longStrike: 490,
+    shortTicker: 'O:SPY260515P00495000',
+    longTicker: 'O:SPY260515P00490000',
+    scenario: 'LT_RC',
+    positionSeq: 1,
+    intentId: 'LT_RC:2026-04-01:SPY:20260515:495:490:open:1',
+    quantity: 5,
+    width: 5,
+    entryCredit: 1.6,
+    entryFees: 6.5,
+    openedAt: '2026-04-01T15:00:00.000Z',
+    openedTradeDate: '2026-04-01',
+    lastMark: 1.5,
+    lastMarkAt: '2026-04-09T15:00:00.000Z',
+    bookedAs: 'paper_filled',
+    ...over,
+  };
 }

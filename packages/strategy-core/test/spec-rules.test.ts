@@ -29,7 +29,7 @@ import {
   toGreek,
 } from '../src/index.js';
 import { makeRunConfig, makeScenario } from '../src/testing/index.js';
-import { EXPIRY, NOW_MS, put, q, snapshot, spyChain } from './helpers.js';
+import { EXPIRY, NOW_MS, openPosition, put, q, snapshot, spyChain } from './helpers.js';
 
 const SPY = { underlying: 'SPY', width: 5, tick: 0.01, dividend_yield: 0.013 };
 const QQQ = { underlying: 'QQQ', width: 5, tick: 0.01, dividend_yield: 0.006 };
@@ -57,31 +57,6 @@ const marks = (shortMid: number, longMid: number, extra: OptionQuote[] = []) =>
   });
 
 const entrySnapshot = () => snapshot({ SPY: { price: 512.34, puts: spyChain() } });
-
-function openPosition(over: Partial<OpenPosition> = {}): OpenPosition {
-  return {
-    underlying: 'SPY',
-    optionType: 'put',
-    expiry: EXPIRY,
-    shortStrike: 495,
-    longStrike: 490,
-    shortTicker: 'O:SPY260515P00495000',
-    longTicker: 'O:SPY260515P00490000',
-    scenario: 'LT_RC',
-    positionSeq: 1,
-    intentId: 'LT_RC:2026-04-01:SPY:20260515:495:490:open:1',
-    quantity: 5,
-    width: 5,
-    entryCredit: 1.6,
-    entryFees: 6.5,
-    openedAt: '2026-04-01T15:00:00.000Z',
-    openedTradeDate: '2026-04-01',
-    lastMark: 1.5,
-    lastMarkAt: '2026-04-09T15:00:00.000Z',
-    bookedAs: 'paper_filled',
-    ...over,
-  };
-}
 
 describe('SPEC 2: record rounding', () => {
   it('rounds half away from zero on the intended decimal', () => {
